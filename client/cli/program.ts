@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { buildInfo } from '../../common/version.js';
+import { registerVersion } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('tessera')
+    .description('Tessera: a distributed SQL database that speaks the PostgreSQL wire protocol.')
+    .version(buildInfo().version, '-v, --version', 'print the version number')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerVersion(program);
+  return program;
+}
