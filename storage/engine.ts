@@ -7,6 +7,14 @@
  *
  * Ordering is bytewise (unsigned, lexicographic, a prefix sorts first), exactly as LevelDB's
  * default comparator.
+ *
+ * Conventions every engine keeps (the conformance suite checks them):
+ * - Methods that return a promise report errors by rejecting with an EngineError; the synchronous
+ *   ones (iterator, snapshot, seek) throw it.
+ * - Keys and values passed in are copied, so the caller may reuse its buffers; bytes handed out
+ *   belong to the caller.
+ * - Writes issued without awaiting the previous one may apply in either order (LevelDB runs them
+ *   on a thread pool); await a write before issuing one that must follow it.
  */
 
 export type Bytes = Uint8Array;
@@ -38,14 +46,24 @@ export interface WriteOptions {
   readonly sync?: boolean;
 }
 
+/**
+ * Reads a consistent view: an engine's iterator sees the data as of its creation (LevelDB takes an
+ * implicit snapshot), a snapshot's iterator sees the snapshot. Await each read before the next.
+ * Leaving a `for await` loop closes the iterator.
+ */
 export interface EngineIterator extends AsyncIterable<KeyValue> {
   /** The next entry in iteration order, or undefined when the iterator is exhausted. */
   next(): Promise<KeyValue | undefined>;
-  /** Up to max entries; an empty array means the iterator is exhausted. */
+  /**
+   * Between 1 and max entries (max a positive integer), or an empty array once the iterator is
+   * exhausted. A batch may stop short of max before the end.
+   */
   nextBatch(max: number): Promise<KeyValue[]>;
   /**
    * Repositions the iterator: forward, at the first key >= target; in reverse, at the last key
-   * <= target. The iterator's bounds still apply.
+   * <= target. The iterator's bounds still apply: forward, a target below start lands on start;
+   * in reverse, a target at or above end lands on the last key below end. Seeking revives an
+   * exhausted iterator, but the limit counts entries across seeks.
    */
   seek(target: Bytes): void;
   close(): Promise<void>;
@@ -56,7 +74,10 @@ export interface EngineReader {
   iterator(options?: IterateOptions): EngineIterator;
 }
 
-/** A consistent read-only view as of the moment it was taken. Close it to free what it pins. */
+/**
+ * A consistent read-only view as of the moment it was taken. Close it to free what it pins; its
+ * open iterators keep reading after it is closed, until they are closed themselves.
+ */
 export interface EngineSnapshot extends EngineReader {
   close(): Promise<void>;
 }
@@ -74,8 +95,12 @@ export interface Engine extends EngineReader {
    * the call.
    */
   snapshot(): EngineSnapshot;
-  /** Approximate bytes on disk (or in memory) used by keys in [start, end). */
+  /**
+   * Approximate bytes on disk (or in memory) used by keys in [start, end). LevelDB counts only
+   * table files, so recent writes still in its memtable may count for nothing.
+   */
   approximateSize(start: Bytes, end: Bytes): Promise<number>;
+  /** Closes the engine and every snapshot and iterator it opened. Closing twice is harmless. */
   close(): Promise<void>;
 }
 
