@@ -21,7 +21,9 @@ export type MvccErrorCode =
   /** A request of a transaction epoch older than the epoch of the intent it meets. */
   | 'TXN_EPOCH_STALE'
   /** An argument that the caller should never have sent (too long a transaction id, a commit below the intent). */
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  /** A bound of limits.ts would be exceeded (an intent's history); nothing was written. */
+  | 'LIMIT_EXCEEDED';
 
 /** The base of every MVCC operating error. */
 export class MvccError extends Error {
@@ -42,6 +44,8 @@ export interface IntentConflict {
   readonly txnId: TxnId;
   readonly epoch: number;
   readonly timestamp: Timestamp;
+  /** The transaction layer's details stored with the intent (TxnMeta.details), if any. */
+  readonly details?: Bytes | undefined;
 }
 
 /** Intents of other transactions block this read or write; resolve (or push) them and retry. */

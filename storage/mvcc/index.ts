@@ -16,6 +16,9 @@ export type { IntentResolution, ResolveOptions, ResolveOutcome } from './resolve
 export { addStats, computeStats, emptyStats, statsEqual, statsFields } from './stats.js';
 export type { MvccStats } from './stats.js';
 export { asTxnId } from './txn.js';
-export type { TxnId, TxnMeta } from './txn.js';
+export type { SeqRange, TxnId, TxnMeta } from './txn.js';
+export { effectiveIntentValue, isIgnoredSequence } from './intent-history.js';
+export { mvccCheckLockable, mvccRefreshCheck, mvccScanIntents } from './txn-checks.js';
+export type { RefreshConflict, ScanIntentsOptions, ScanIntentsResult } from './txn-checks.js';
 export { mvccConditionalPut, mvccDelete, mvccPut } from './write.js';
 export type { WriteOptions } from './write.js';

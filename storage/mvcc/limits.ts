@@ -35,3 +35,16 @@ export const readAheadEntriesFirst = 4;
  * the cost of the trip to the thread pool is spread thin.
  */
 export const readAheadEntriesMax = 1024;
+
+/**
+ * Bytes of the transaction layer's details in an intent (its anchor key and a few numbers). The
+ * details travel with every conflict; the bound keeps an intent small whatever the anchor key.
+ */
+export const intentDetailsBytesMax = 4096;
+
+/**
+ * Earlier values an intent keeps for savepoints. Each rewrite of a key by one transaction adds one
+ * (rolled-back ones are dropped); past this the write fails rather than letting one intent grow
+ * without bound (a loop rewriting one row thousands of times in one transaction).
+ */
+export const intentHistoryEntriesMax = 1000;

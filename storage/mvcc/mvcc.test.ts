@@ -4,13 +4,20 @@
  * Commands (keys and values are text, with \xNN for any byte; timestamps are written compactly:
  * `ts=5` is wall time 5ns, `ts=5,1` adds logical 1):
  *
- *   txn_begin t=<name> ts=<ts> [epoch=<n>]     txn_advance t=<name> ts=<ts>     txn_restart t=<name> [ts=<ts>]
+ *   txn_begin t=<name> ts=<ts> [epoch=<n>] [details=<text>]
+ *   txn_advance t=<name> ts=<ts>     txn_restart t=<name> [ts=<ts>]
+ *   txn_step t=<name> seq=<n>                   the sequence of the transaction's next writes
+ *   txn_ignore t=<name> seqs=(<a>-<b>, ...)     savepoint rollbacks: sequences its reads and commit skip
  *   put k=<key> v=<value> [ts=<ts>] [txn=<name>]          (a txn writes at its write timestamp)
  *   del k=<key> [ts=<ts>] [txn=<name>]
  *   cput k=<key> v=<value> (exp=<value> | absent) [ts=<ts>] [txn=<name>]
  *   get k=<key> ts=<ts> [txn=<name>]
  *   scan start=<key> end=<key> ts=<ts> [limit=<n>] [reverse] [txn=<name>]
  *   resolve k=<key> txn=<name> status=(committed|aborted|pending) [ts=<ts>] [epoch=<n>]
+ *                                              (committed skips the transaction's ignored sequences)
+ *   scan_intents start=<key> [end=<key>] [txn=<name>] [max=<n>]
+ *   refresh_check start=<key> [end=<key>] from=<ts> to=<ts> [txn=<name>]
+ *   check_lock k=<key> ts=<read ts> txn=<name>
  *   gc threshold=<ts> [start=<key> end=<key>] [k=(<key>, ...)]
  *   batch                 each input line a command above; all evaluated on one batch, then committed
  *   stats                 the incremental stats (every write command also checks them against a recomputation)
@@ -37,6 +44,7 @@ import { mvccGet, mvccScan } from './read.js';
 import { mvccResolveIntent } from './resolve.js';
 import { addStats, computeStats, emptyStats, statsEqual, statsFields, type MvccStats } from './stats.js';
 import { asTxnId, type TxnMeta } from './txn.js';
+import { mvccCheckLockable, mvccRefreshCheck, mvccScanIntents } from './txn-checks.js';
 import { mvccConditionalPut, mvccDelete, mvccPut } from './write.js';
 
 const testdata = join(fileURLToPath(new URL('.', import.meta.url)), 'testdata');
@@ -79,6 +87,8 @@ class MvccScript {
       case 'txn_begin':
       case 'txn_advance':
       case 'txn_restart':
+      case 'txn_step':
+      case 'txn_ignore':
         return this.txnCommand(tc);
       case 'batch':
         return this.batch(tc);
@@ -143,6 +153,30 @@ class MvccScript {
         return this.scan(tc, rw, txn);
       case 'resolve':
         return this.resolve(tc, rw, stats);
+      case 'scan_intents': {
+        const end = hasArg(tc, 'end') ? parseBytes(argString(tc, 'end')) : undefined;
+        const { intents, resumeKey } = await mvccScanIntents(rw, parseBytes(argString(tc, 'start')), end, {
+          txnId: txn?.id,
+          max: hasArg(tc, 'max') ? argInt(tc, 'max') : undefined,
+        });
+        const lines = intents.map((i) => `${printKey(i.key)} txn=${i.txnId} ts=${formatCompactTimestamp(i.timestamp)}`);
+        if (lines.length === 0) lines.push('<no intents>');
+        if (resumeKey !== undefined) lines.push(`resume: ${printKey(resumeKey)}`);
+        return lines.join('\n');
+      }
+      case 'refresh_check': {
+        const start = parseBytes(argString(tc, 'start'));
+        const end = hasArg(tc, 'end') ? parseBytes(argString(tc, 'end')) : undefined;
+        const conflict = await mvccRefreshCheck(rw, { start, end }, this.ts(tc, 'from'), this.ts(tc, 'to'), txn?.id);
+        if (conflict === undefined) return 'ok';
+        const who = conflict.txnId === undefined ? 'committed' : `intent of ${conflict.txnId}`;
+        return `conflict: ${printKey(conflict.key)} at ${formatCompactTimestamp(conflict.timestamp)} (${who})`;
+      }
+      case 'check_lock': {
+        if (txn === undefined) throw new DataDrivenError(`${tc.pos}: check_lock needs txn=`);
+        await mvccCheckLockable(rw, this.key(tc), this.ts(tc, 'ts'), txn);
+        return 'ok';
+      }
       case 'gc': {
         const threshold = this.ts(tc, 'threshold');
         const target = hasArg(tc, 'k')
@@ -176,7 +210,10 @@ class MvccScript {
     const key = this.key(tc);
     const ts = hasArg(tc, 'ts') ? this.ts(tc, 'ts') : txn.writeTimestamp;
     let outcome: string;
-    if (status === 'committed') outcome = await mvccResolveIntent(rw, key, { status, txnId: txn.id, epoch, commitTimestamp: ts }, { stats });
+    if (status === 'committed') {
+      const resolution = { status, txnId: txn.id, epoch, commitTimestamp: ts, ignoredSeqNums: txn.ignoredSeqNums } as const;
+      outcome = await mvccResolveIntent(rw, key, resolution, { stats });
+    }
     else if (status === 'aborted') outcome = await mvccResolveIntent(rw, key, { status, txnId: txn.id }, { stats });
     else if (status === 'pending') outcome = await mvccResolveIntent(rw, key, { status, txnId: txn.id, epoch, pushTimestamp: ts }, { stats });
     else throw new DataDrivenError(`${tc.pos}: unknown status ${status}`);
@@ -206,7 +243,22 @@ class MvccScript {
     const name = argString(tc, 't');
     const current = this.txns.get(name);
     if (tc.cmd === 'txn_begin') {
-      this.txns.set(name, { id: asTxnId(name), epoch: argInt(tc, 'epoch', 0), writeTimestamp: this.ts(tc, 'ts') });
+      const details = hasArg(tc, 'details') ? parseBytes(argString(tc, 'details')) : undefined;
+      this.txns.set(name, { id: asTxnId(name), epoch: argInt(tc, 'epoch', 0), writeTimestamp: this.ts(tc, 'ts'), details });
+    } else if (tc.cmd === 'txn_step' || tc.cmd === 'txn_ignore') {
+      if (current === undefined) throw new DataDrivenError(`${tc.pos}: no transaction ${name}`);
+      if (tc.cmd === 'txn_step') {
+        this.txns.set(name, { ...current, sequence: argInt(tc, 'seq') });
+      } else {
+        const ignoredSeqNums = (argVals(tc, 'seqs') ?? []).map((text) => {
+          const [start, end] = text.split('-').map(Number);
+          return { start: start as number, end: end ?? (start as number) };
+        });
+        this.txns.set(name, { ...current, ignoredSeqNums });
+      }
+      const txn = this.txns.get(name) as TxnMeta;
+      const ignored = (txn.ignoredSeqNums ?? []).map((r) => `${r.start}-${r.end}`).join(',');
+      return `${name}: seq=${txn.sequence ?? 0} ignored=(${ignored})`;
     } else {
       if (current === undefined) throw new DataDrivenError(`${tc.pos}: no transaction ${name}`);
       const writeTimestamp = hasArg(tc, 'ts') ? this.ts(tc, 'ts') : current.writeTimestamp;
@@ -246,6 +298,11 @@ class MvccScript {
         else {
           const payload = decoded.payload === undefined ? '<deletion>' : printKey(decoded.payload);
           what = `txn=${decoded.txnId} epoch=${decoded.epoch} ts=${formatCompactTimestamp(decoded.timestamp)} ${payload}`;
+          if (decoded.sequence !== 0 || decoded.history.length > 0) {
+            const history = decoded.history.map((h) => `${h.sequence}:${h.payload === undefined ? '<deletion>' : printKey(h.payload)}`);
+            what += ` seq=${decoded.sequence} history=(${history.join(', ')})`;
+          }
+          if (decoded.details !== undefined) what += ` details=${printKey(decoded.details)}`;
         }
       } catch (err) {
         if (!(err instanceof MvccError)) throw err;
@@ -285,7 +342,9 @@ class MvccScript {
 function formatError(err: MvccError): string {
   if (err instanceof WriteIntentError) {
     const intents = err.intents.map(
-      (i) => `  intent key=${printKey(i.key)} txn=${i.txnId} epoch=${i.epoch} ts=${formatCompactTimestamp(i.timestamp)}`,
+      (i) =>
+        `  intent key=${printKey(i.key)} txn=${i.txnId} epoch=${i.epoch} ts=${formatCompactTimestamp(i.timestamp)}` +
+        (i.details === undefined ? '' : ` details=${printKey(i.details)}`),
     );
     return [`error: WRITE_INTENT`, ...intents].join('\n');
   }

@@ -24,6 +24,7 @@ import {
   versionKeyFromPrefix,
   versionAtOrBelow,
 } from './mvcc-key.js';
+import { effectiveIntentValue } from './intent-history.js';
 import { decodeStoredValue, type IntentRecord } from './mvcc-value.js';
 import { compareKeys } from './pending-writes.js';
 import { ReadAheadIterator } from './read-ahead-iterator.js';
@@ -51,7 +52,23 @@ export function intentVisibility(userKey: Bytes, intent: IntentRecord, ts: Times
 }
 
 export function intentConflict(userKey: Bytes, intent: IntentRecord): IntentConflict {
-  return { key: userKey, txnId: intent.txnId, epoch: intent.epoch, timestamp: intent.timestamp };
+  return {
+    key: userKey,
+    txnId: intent.txnId,
+    epoch: intent.epoch,
+    timestamp: intent.timestamp,
+    details: intent.details === undefined ? undefined : copyBytes(intent.details),
+  };
+}
+
+/**
+ * What the reader's own intent shows it: the newest value not rolled back by a savepoint, or
+ * undefined when every write of the key was rolled back (the read then looks under the intent).
+ */
+function ownIntentResult(intent: IntentRecord, txn: TxnMeta | undefined): KeyResult | undefined {
+  const effective = effectiveIntentValue(intent, txn?.ignoredSeqNums);
+  if (effective === undefined) return undefined;
+  return effective.payload === undefined ? ABSENT : { kind: 'value', payload: effective.payload };
 }
 
 /**
@@ -86,7 +103,10 @@ async function readKey(reader: EngineReader, prefix: Bytes, userKey: Bytes, ts: 
     if (entry !== undefined && isMetaKey(entry.key, prefix.length)) {
       const intent = decodeIntent(entry, userKey);
       const visibility = intentVisibility(userKey, intent, ts, txn);
-      if (visibility === 'own') return intent.payload === undefined ? ABSENT : { kind: 'value', payload: intent.payload };
+      if (visibility === 'own') {
+        const own = ownIntentResult(intent, txn);
+        if (own !== undefined) return own;
+      }
       if (visibility === 'conflict') return { kind: 'conflict', intent: intentConflict(userKey, intent) };
       // An engine may return fewer entries than asked for without being at the end.
       entry = head.length > 1 ? head[1] : await iterator.next();
@@ -212,7 +232,7 @@ class Scan {
     if (isMetaKey(entry.key, prefix.length)) {
       const intent = decodeIntent(entry, userKey());
       const visibility = intentVisibility(userKey(), intent, this.ts, this.options.txn);
-      if (visibility === 'own') result = intent.payload === undefined ? ABSENT : { kind: 'value', payload: intent.payload };
+      if (visibility === 'own') result = ownIntentResult(intent, this.options.txn);
       else if (visibility === 'conflict') result = { kind: 'conflict', intent: intentConflict(userKey(), intent) };
       entry = await iterator.next();
     }
@@ -278,7 +298,7 @@ class Scan {
     if (meta !== undefined) {
       const intent = decodeIntent(meta, userKey);
       const visibility = intentVisibility(userKey, intent, this.ts, this.options.txn);
-      if (visibility === 'own') result = intent.payload === undefined ? ABSENT : { kind: 'value', payload: intent.payload };
+      if (visibility === 'own') result = ownIntentResult(intent, this.options.txn);
       else if (visibility === 'conflict') result = { kind: 'conflict', intent: intentConflict(userKey, intent) };
     }
     this.record(prefix, result ?? (candidate === undefined ? ABSENT : versionResult(candidate)));

@@ -16,7 +16,8 @@ import type { ReadWriter } from './indexed-batch.js';
 import { encodeMetaKey, versionKeyFromPrefix } from './mvcc-key.js';
 import { encodeIntentValue, encodeVersionValue } from './mvcc-value.js';
 import { countEntry, countHead, type MvccStats } from './stats.js';
-import type { TxnId } from './txn.js';
+import { effectiveIntentValue } from './intent-history.js';
+import type { SeqRange, TxnId } from './txn.js';
 import { readKeyHead, versionIsLive, type KeyHead } from './write.js';
 
 export type IntentResolution =
@@ -26,6 +27,11 @@ export type IntentResolution =
       /** The epoch the transaction committed in: intents of older epochs are removed, not committed. */
       readonly epoch: number;
       readonly commitTimestamp: Timestamp;
+      /**
+       * Sequences rolled back by savepoints: the commit keeps the newest value written outside
+       * them, and removes the intent when every write of the key is rolled back.
+       */
+      readonly ignoredSeqNums?: readonly SeqRange[] | undefined;
     }
   | { readonly status: 'aborted'; readonly txnId: TxnId }
   | {
@@ -77,14 +83,16 @@ export async function mvccResolveIntent(
           key,
         );
       }
+      const effective = effectiveIntentValue(intent, resolution.ignoredSeqNums);
+      if (effective === undefined) return remove(rw, head, options.stats);
       const versionKey = versionKeyFromPrefix(prefix, commitTs);
-      const written = { key: versionKey, value: encodeVersionValue(versionKey, intent.payload) };
+      const written = { key: versionKey, value: encodeVersionValue(versionKey, effective.payload) };
       rw.del(prefix);
       rw.put(written.key, written.value);
       if (options.stats !== undefined) {
-        const live = intent.payload !== undefined;
+        const live = effective.payload !== undefined;
         countEntry(options.stats, meta.entry, true, -1);
-        countHead(options.stats, meta.entry, live, -1);
+        countHead(options.stats, meta.entry, intent.payload !== undefined, -1);
         countEntry(options.stats, written, false, 1);
         countHead(options.stats, written, live, 1);
       }

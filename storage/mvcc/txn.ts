@@ -3,6 +3,7 @@
  * The transaction record, its status and its heartbeat belong to the transaction layer above.
  */
 import type { Brand } from '../../common/brand.js';
+import type { Bytes } from '../engine.js';
 import type { Timestamp } from '../hlc.js';
 import { MvccError } from './errors.js';
 import { txnIdBytesMax } from './limits.js';
@@ -33,4 +34,27 @@ export interface TxnMeta {
   readonly epoch: number;
   /** Where the transaction writes its intents; it only moves forward (pushes, retries). */
   readonly writeTimestamp: Timestamp;
+  /**
+   * The sequence number of the write within its transaction (0 when absent). An intent keeps the
+   * earlier values its transaction wrote at lower sequences, so that a savepoint rollback can undo
+   * the later ones.
+   */
+  readonly sequence?: number | undefined;
+  /**
+   * Sequence ranges rolled back by savepoints: reads, conditional puts and commits of this
+   * transaction skip the values written at these sequences. Sorted, disjoint, inclusive.
+   */
+  readonly ignoredSeqNums?: readonly SeqRange[] | undefined;
+  /**
+   * What the transaction layer stores with each intent so that whoever meets the intent can find
+   * and judge the transaction (its record's key, priority, age). Opaque here; at most
+   * intentDetailsBytesMax bytes.
+   */
+  readonly details?: Bytes | undefined;
+}
+
+/** An inclusive range of sequence numbers. */
+export interface SeqRange {
+  readonly start: number;
+  readonly end: number;
 }

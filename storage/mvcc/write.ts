@@ -17,6 +17,7 @@ import type { Timestamp } from '../hlc.js';
 import { ConditionFailedError, MvccError, WriteIntentError, WriteTooOldError, printKey } from './errors.js';
 import type { ReadWriter } from './indexed-batch.js';
 import { copyBytes, encodeMetaKey, isMetaKey, prefixEnd, versionKeyFromPrefix, versionTimestamp } from './mvcc-key.js';
+import { effectiveIntentValue, nextIntentHistory } from './intent-history.js';
 import { decodeStoredValue, encodeIntentValue, encodeVersionValue, type IntentRecord } from './mvcc-value.js';
 import { intentConflict } from './read.js';
 import { countEntry, countHead, type MvccStats } from './stats.js';
@@ -74,7 +75,11 @@ export function versionIsLive(entry: KeyValue): boolean {
  */
 function currentValue(head: KeyHead, txn: TxnMeta | undefined): Bytes | undefined {
   const intent = head.meta?.intent;
-  if (intent !== undefined && txn !== undefined && intent.txnId === txn.id && intent.epoch === txn.epoch) return intent.payload;
+  if (intent !== undefined && txn !== undefined && intent.txnId === txn.id && intent.epoch === txn.epoch) {
+    // Savepoint rollbacks may have undone every write of the key: then the committed value shows.
+    const effective = effectiveIntentValue(intent, txn.ignoredSeqNums);
+    if (effective !== undefined) return effective.payload;
+  }
   if (head.version === undefined) return undefined;
   const decoded = decodeStoredValue(head.version.entry.key, head.version.entry.value);
   return decoded.kind === 'value' ? decoded.payload : undefined;
@@ -84,9 +89,12 @@ export async function mvccPut(rw: ReadWriter, key: Bytes, ts: Timestamp, value: 
   await writeAt(rw, key, ts, value, options, undefined);
 }
 
-/** Writes a tombstone: reads at or above ts see the key as absent. */
-export async function mvccDelete(rw: ReadWriter, key: Bytes, ts: Timestamp, options: WriteOptions = {}): Promise<void> {
-  await writeAt(rw, key, ts, undefined, options, undefined);
+/**
+ * Writes a tombstone: reads at or above ts see the key as absent. Returns whether the key held a
+ * value before, as the writer saw it (its own intent included).
+ */
+export async function mvccDelete(rw: ReadWriter, key: Bytes, ts: Timestamp, options: WriteOptions = {}): Promise<boolean> {
+  return writeAt(rw, key, ts, undefined, options, undefined);
 }
 
 /**
@@ -111,15 +119,15 @@ async function writeAt(
   payload: Bytes | undefined,
   options: WriteOptions,
   condition: { readonly expected: Bytes | undefined } | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const { txn, stats } = options;
   assert(txn === undefined || txn.writeTimestamp.equal(ts), 'a transactional write happens at the transaction write timestamp');
   const prefix = encodeMetaKey(key);
   const head = await readKeyHead(rw, prefix, key);
   const ownIntent = checkWritable(head, key, ts, txn);
-  if (condition !== undefined) {
-    const actual = currentValue(head, txn);
-    if (!bytesEqual(actual, condition.expected)) throw new ConditionFailedError(key, actual === undefined ? undefined : copyBytes(actual));
+  const actual = currentValue(head, txn);
+  if (condition !== undefined && !bytesEqual(actual, condition.expected)) {
+    throw new ConditionFailedError(key, actual === undefined ? undefined : copyBytes(actual));
   }
   let written: KeyValue;
   if (txn === undefined) {
@@ -128,12 +136,26 @@ async function writeAt(
   } else {
     // A rewrite never moves an intent back below where a push has put it.
     const intentTs = ownIntent === undefined ? ts : ts.max(ownIntent.timestamp);
-    written = { key: prefix, value: encodeIntentValue(prefix, { txnId: txn.id, epoch: txn.epoch, timestamp: intentTs, payload }) };
+    // An older epoch's intent belongs to an abandoned attempt: its history goes with it.
+    const history = ownIntent !== undefined && ownIntent.epoch === txn.epoch ? nextIntentHistory(key, ownIntent, txn) : [];
+    written = {
+      key: prefix,
+      value: encodeIntentValue(prefix, {
+        txnId: txn.id,
+        epoch: txn.epoch,
+        timestamp: intentTs,
+        payload,
+        sequence: txn.sequence,
+        history,
+        details: txn.details ?? ownIntent?.details,
+      }),
+    };
   }
   // Decode what the stats need before writing anything, so that a corrupt version fails the write whole.
   const headLive = stats === undefined ? false : headIsLive(head);
   rw.put(written.key, written.value);
   if (stats !== undefined) countWrite(stats, head, headLive, written, txn !== undefined, payload !== undefined);
+  return actual !== undefined;
 }
 
 /** Whether the key's newest entry (its intent, else its newest version) holds a value. */
