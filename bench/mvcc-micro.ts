@@ -10,11 +10,11 @@
  * every key must read back the last value written to it, by get and by a full scan; a run whose
  * check fails prints no result and exits 1.
  */
-import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hdr from 'hdr-histogram-js';
+import { gitCommit, machineInfo, parseIntFlags, runBenchmark, textTable } from './harness.js';
 import { Prng } from '../common/prng.js';
 import { Clock } from '../storage/hlc.js';
 import { LevelEngine } from '../storage/level-engine.js';
@@ -42,31 +42,15 @@ interface PhaseResult {
 }
 
 function parseConfig(argv: readonly string[]): Config {
-  const flags = new Map<string, string>();
-  for (const arg of argv) {
-    const match = /^--([a-z-]+)=(.+)$/.exec(arg);
-    if (match === null) throw new Error(`unknown argument ${arg}; expected --name=value`);
-    flags.set(match[1] as string, match[2] as string);
-  }
-  const int = (name: string, fallback: number): number => {
-    const text = flags.get(name);
-    flags.delete(name);
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
-    return n;
-  };
-  const config = {
-    keys: int('keys', 100_000),
-    putOps: int('put-ops', 20_000),
-    syncOps: int('sync-ops', 2_000),
-    getOps: int('get-ops', 100_000),
-    seconds: int('seconds', 20),
-    seed: int('seed', 42),
-    valueBytes: int('value-bytes', 100),
-  };
-  if (flags.size > 0) throw new Error(`unknown flags: ${[...flags.keys()].join(', ')}`);
-  return config;
+  return parseIntFlags(argv, {
+    keys: 100_000,
+    putOps: 20_000,
+    syncOps: 2_000,
+    getOps: 100_000,
+    seconds: 20,
+    seed: 42,
+    valueBytes: 100,
+  });
 }
 
 function keyOf(index: number): Uint8Array {
@@ -165,20 +149,8 @@ async function check(engine: LevelEngine, clock: Clock, config: Config, state: S
   return problems;
 }
 
-function gitCommit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 function table(results: readonly PhaseResult[]): string {
-  const header = ['phase', 'ops', 'ops/s', 'p50 µs', 'p99 µs', 'p99.9 µs', 'max µs'];
-  const rows = results.map((r) => [r.name, r.ops, r.opsPerSecond, r.latencyUsP50, r.latencyUsP99, r.latencyUsP999, r.latencyUsMax].map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return textTable(['phase', 'ops', 'ops/s', 'p50 µs', 'p99 µs', 'p99.9 µs', 'max µs'], results.map((r) => [r.name, r.ops, r.opsPerSecond, r.latencyUsP50, r.latencyUsP99, r.latencyUsP999, r.latencyUsMax]));
 }
 
 async function main(): Promise<void> {
@@ -217,7 +189,7 @@ async function main(): Promise<void> {
       benchmark: 'mvcc-micro',
       commit: gitCommit(),
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}/${process.arch}` },
+      machine: machineInfo(),
       config,
       results,
     };
@@ -228,4 +200,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+runBenchmark(main);

@@ -17,11 +17,11 @@
  * every node must have applied every acknowledged proposal of every group, in the same order. A
  * phase whose check fails has no result, and the run exits 1.
  */
-import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hdr from 'hdr-histogram-js';
+import { gitCommit, machineInfo, parseIntFlags, runBenchmark, textTable } from './harness.js';
 import { Prng } from '../common/prng.js';
 import { LevelEngine } from '../storage/level-engine.js';
 import { bootstrapSnapshot } from '../raft/core/bootstrap.js';
@@ -63,32 +63,16 @@ interface PhaseResult {
 const NODE_IDS = [1, 2, 3] as NodeId[];
 
 function parseConfig(argv: readonly string[]): Config {
-  const flags = new Map<string, string>();
-  for (const arg of argv) {
-    const match = /^--([a-z-]+)=(.+)$/.exec(arg);
-    if (match === null) throw new Error(`unknown argument ${arg}; expected --name=value`);
-    flags.set(match[1] as string, match[2] as string);
-  }
-  const int = (name: string, fallback: number): number => {
-    const text = flags.get(name);
-    flags.delete(name);
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
-    return n;
-  };
-  const config: Config = {
-    proposals: int('proposals', 3000),
-    inFlight: int('in-flight', 64),
-    groups: int('groups', 100),
-    groupProposals: int('group-proposals', 3000),
-    payloadBytes: int('payload-bytes', 100),
-    seconds: int('seconds', 20),
-    seed: int('seed', 1),
-    tickMs: int('tick-ms', 10),
-  };
-  if (flags.size > 0) throw new Error(`unknown flags: ${[...flags.keys()].join(', ')}`);
-  return config;
+  return parseIntFlags(argv, {
+    proposals: 3000,
+    inFlight: 64,
+    groups: 100,
+    groupProposals: 3000,
+    payloadBytes: 100,
+    seconds: 20,
+    seed: 1,
+    tickMs: 10,
+  });
 }
 
 /** The replicated state: per group, the proposal ids in applied order. */
@@ -351,22 +335,8 @@ async function runPhase(
   }
 }
 
-function gitCommit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 function table(results: readonly PhaseResult[]): string {
-  const header = ['phase', 'proposals', 'commits/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'fsyncs/commit', 'readies/batch'];
-  const rows = results.map((r) =>
-    [r.name, r.proposals, r.commitsPerSecond, r.latencyMsP50, r.latencyMsP99, r.latencyMsP999, r.latencyMsMax, r.fsyncsPerCommit, r.readiesPerPersistBatch].map(String),
-  );
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return textTable(['phase', 'proposals', 'commits/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'fsyncs/commit', 'readies/batch'], results.map((r) => [r.name, r.proposals, r.commitsPerSecond, r.latencyMsP50, r.latencyMsP99, r.latencyMsP999, r.latencyMsMax, r.fsyncsPerCommit, r.readiesPerPersistBatch]));
 }
 
 async function main(): Promise<void> {
@@ -386,14 +356,11 @@ async function main(): Promise<void> {
     benchmark: 'raft-commit',
     commit: gitCommit(),
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version, platform: `${process.platform}/${process.arch}` },
+    machine: machineInfo(),
     config,
     results,
   };
   process.stdout.write(`${table(results)}\n\n${JSON.stringify(report, null, 2)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBenchmark(main);
