@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { buildInfo } from '../../common/version.js';
 import { registerVersion } from './version.js';
+import { registerStart } from './start.js';
+import { registerDemo } from './demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('tessera')
@@ -9,5 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerVersion(program);
+  registerStart(program);
+  registerDemo(program);
   return program;
 }
