@@ -64,3 +64,9 @@ export function runBenchmark(main: () => Promise<void>): void {
     process.exitCode = 1;
   });
 }
+
+/** Prints a run: the readable table, then the JSON record with the commit and machine. */
+export function printReport(benchmark: string, config: object, results: readonly object[], table: string): void {
+  const report = { benchmark, commit: gitCommit(), date: new Date().toISOString(), machine: machineInfo(), config, results };
+  process.stdout.write(`${table}\n\n${JSON.stringify(report, null, 2)}\n`);
+}

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hdr from 'hdr-histogram-js';
-import { gitCommit, machineInfo, parseIntFlags, runBenchmark, textTable } from './harness.js';
+import { parseIntFlags, printReport, runBenchmark, textTable } from './harness.js';
 import { Prng } from '../common/prng.js';
 import { Clock } from '../storage/hlc.js';
 import { LevelEngine } from '../storage/level-engine.js';
@@ -185,15 +185,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    const report = {
-      benchmark: 'mvcc-micro',
-      commit: gitCommit(),
-      date: new Date().toISOString(),
-      machine: machineInfo(),
-      config,
-      results,
-    };
-    process.stdout.write(`${table(results)}\n\n${JSON.stringify(report, null, 2)}\n`);
+    printReport('mvcc-micro', config, results, table(results));
   } finally {
     await engine.close();
     rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hdr from 'hdr-histogram-js';
-import { gitCommit, machineInfo, parseIntFlags, runBenchmark, textTable } from './harness.js';
+import { parseIntFlags, printReport, runBenchmark, textTable } from './harness.js';
 import { Prng } from '../common/prng.js';
 import { LevelEngine } from '../storage/level-engine.js';
 import { bootstrapSnapshot } from '../raft/core/bootstrap.js';
@@ -352,15 +352,7 @@ async function main(): Promise<void> {
     process.stderr.write(`running: ${name}\n`);
     results.push(await runPhase(name, config, shape));
   }
-  const report = {
-    benchmark: 'raft-commit',
-    commit: gitCommit(),
-    date: new Date().toISOString(),
-    machine: machineInfo(),
-    config,
-    results,
-  };
-  process.stdout.write(`${table(results)}\n\n${JSON.stringify(report, null, 2)}\n`);
+  printReport('raft-commit', config, results, table(results));
 }
 
 runBenchmark(main);

@@ -120,17 +120,7 @@ function applyChanges(d: Draft, changes: readonly ConfChangeSingle[]): string | 
   for (const cc of changes) {
     // Node 0 means "no node": such a change is a no-op (it lets an empty change be proposed).
     if (cc.nodeId === 0) continue;
-    switch (cc.type) {
-      case 'addNode':
-        makeVoter(d, cc.nodeId);
-        break;
-      case 'addLearnerNode':
-        makeLearner(d, cc.nodeId);
-        break;
-      case 'removeNode':
-        remove(d, cc.nodeId);
-        break;
-    }
+    applySingle(d, cc);
   }
   if (d.incoming.size === 0) return 'removed all voters';
   return undefined;
@@ -223,6 +213,12 @@ export function restoreConfig(cs: ConfState): ChangeResult {
  */
 function simpleOrEmpty(config: TrackerConfig, cc: ConfChangeSingle): ChangeResult {
   const d = draftOf(config);
+  applySingle(d, cc);
+  return checked(d);
+}
+
+/** Applies one change to a draft configuration; validity is checked by the caller. */
+function applySingle(d: Draft, cc: ConfChangeSingle): void {
   switch (cc.type) {
     case 'addNode':
       makeVoter(d, cc.nodeId);
@@ -234,7 +230,6 @@ function simpleOrEmpty(config: TrackerConfig, cc: ConfChangeSingle): ChangeResul
       remove(d, cc.nodeId);
       break;
   }
-  return checked(d);
 }
 
 export function describeConfChange(cc: ConfChange): string {
