@@ -33,10 +33,15 @@ describe('tessera demo', () => {
   it('prints one JSON line that scripts use to connect, and stops on Ctrl-C', async () => {
     const { child, stdout } = await startDemo(['--sql-port', '0', '--format', 'json'], /\n/);
     try {
-      const announced = JSON.parse(stdout.trim()) as { nodes: { id: number; sqlAddr: string; httpAddr: null; pid: number }[] };
+      const announced = JSON.parse(stdout.trim()) as { nodes: { id: number; sqlAddr: string; httpAddr: string; pid: number }[] };
       expect(announced.nodes).toHaveLength(1);
       const [node] = announced.nodes;
-      expect(node).toMatchObject({ id: 1, httpAddr: null, pid: child.pid });
+      expect(node).toMatchObject({ id: 1, pid: child.pid });
+      // The announced HTTP address serves readiness (the node serves SQL once announced) and metrics.
+      const ready = await fetch(`http://${node?.httpAddr}/health?ready=1`);
+      expect(ready.status).toBe(200);
+      const metrics = await (await fetch(`http://${node?.httpAddr}/metrics`)).text();
+      expect(metrics).toMatch(/^tessera_sql_connections\{node_id="1"\} 0$/m);
       const [host, port] = (node?.sqlAddr ?? '').split(':');
       const client = new pg.Client({ host, port: Number(port), user: 'root', database: 'defaultdb' });
       await client.connect();

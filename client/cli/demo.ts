@@ -22,14 +22,16 @@ export function registerDemo(program: Command): void {
       if (options.format !== 'text' && options.format !== 'json') throw new Error(`unknown --format ${options.format}: use text or json`);
       const storePath = await mkdtemp(path.join(os.tmpdir(), 'tessera-demo-'));
       try {
-        const node = await TesseraNode.start({ storePath, sqlHost: '127.0.0.1', sqlPort });
+        const node = await TesseraNode.start({ storePath, sqlHost: '127.0.0.1', sqlPort, httpHost: '127.0.0.1', httpPort: 0 });
         try {
           const sqlAddr = formatHostPort(node.sqlAddress.host, node.sqlAddress.port);
+          const httpAddr = formatHostPort(node.httpAddress.host, node.httpAddress.port);
           if (options.format === 'json') {
-            process.stdout.write(JSON.stringify({ nodes: [{ id: 1, sqlAddr, httpAddr: null, pid: process.pid }] }) + '\n');
+            process.stdout.write(JSON.stringify({ nodes: [{ id: 1, sqlAddr, httpAddr, pid: process.pid }] }) + '\n');
           } else {
             process.stdout.write(`Tessera demo: one node, store in ${storePath} (removed on exit)\n`);
             process.stdout.write(`Connect with: psql 'postgresql://root@${sqlAddr}/defaultdb?sslmode=disable'\n`);
+            process.stdout.write(`Health and metrics: http://${httpAddr}/health?ready=1 and http://${httpAddr}/metrics\n`);
             process.stdout.write('Press Ctrl-C to stop.\n');
           }
           await untilSignal();

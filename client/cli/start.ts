@@ -4,11 +4,17 @@ import { TesseraNode } from '../../node/server.js';
 /** The SQL port of PostgreSQL-compatible Tessera nodes unless told otherwise. */
 export const SQL_PORT_DEFAULT = 26257;
 
+/**
+ * The HTTP port unless told otherwise: 0, a free one, printed at start. A fixed default would
+ * make a second node on the same machine fail to start over a port nobody asked for.
+ */
+export const HTTP_PORT_DEFAULT = 0;
+
 interface StartOptions {
   readonly insecure?: boolean;
   readonly store: string;
   readonly sqlAddr: string;
-  readonly httpAddr?: string;
+  readonly httpAddr: string;
 }
 
 export function registerStart(program: Command): void {
@@ -18,14 +24,23 @@ export function registerStart(program: Command): void {
     .option('--insecure', 'serve without TLS and let existing users in without a password')
     .requiredOption('--store <dir>', 'directory of the node\'s store (created when missing)')
     .option('--sql-addr <host:port>', 'address of the PostgreSQL wire protocol server', `127.0.0.1:${SQL_PORT_DEFAULT}`)
-    .option('--http-addr <host:port>', 'address of the HTTP server (not served yet)')
+    .option('--http-addr <host:port>', 'address of the HTTP server: /health, /health?ready=1, /metrics (port 0 picks a free one)', `127.0.0.1:${HTTP_PORT_DEFAULT}`)
     .action(async (options: StartOptions) => {
       if (options.insecure !== true) throw new Error('only --insecure mode is supported: TLS and passwords are not served yet');
       const sqlAddr = parseHostPort(options.sqlAddr, '--sql-addr');
-      if (options.httpAddr !== undefined) parseHostPort(options.httpAddr, '--http-addr');
-      const node = await TesseraNode.start({ storePath: options.store, sqlHost: sqlAddr.host, sqlPort: sqlAddr.port });
-      const { host, port } = node.sqlAddress;
-      process.stdout.write(`tessera: node started\nsql: ${formatHostPort(host, port)}\nstore: ${options.store}\n`);
+      const httpAddr = parseHostPort(options.httpAddr, '--http-addr');
+      const node = await TesseraNode.start({
+        storePath: options.store,
+        sqlHost: sqlAddr.host,
+        sqlPort: sqlAddr.port,
+        httpHost: httpAddr.host,
+        httpPort: httpAddr.port,
+      });
+      const sql = node.sqlAddress;
+      const http = node.httpAddress;
+      process.stdout.write(
+        `tessera: node started\nsql: ${formatHostPort(sql.host, sql.port)}\nhttp: ${formatHostPort(http.host, http.port)}\nstore: ${options.store}\n`,
+      );
       await untilSignal();
       process.stdout.write('tessera: stopping\n');
       await node.stop();
